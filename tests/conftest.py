@@ -1,0 +1,118 @@
+import os
+
+import pytest
+import redis
+from django.test import Client
+
+from shops.models import Membership, Shop, User
+from shops.services import shop_create
+from tests import services
+
+PASSWORD = "correct horse battery staple"
+
+_embedded_redis: services.EmbeddedRedis | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give this test process a real Redis of its own.
+
+    CI names a shared server in REDIS_URL; parallel processes then take one
+    database each so their Celery queues never mix.
+    """
+    global _embedded_redis
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        _embedded_redis = services.EmbeddedRedis()
+        url = _embedded_redis.url
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw"):
+        url = f"{url.rsplit('/', 1)[0]}/{int(worker[2:]) + 1}"
+    services.use_redis(url)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _embedded_redis is not None:
+        _embedded_redis.stop()
+
+
+@pytest.fixture
+def redis_client():
+    from django.conf import settings
+
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+def make_user(email: str) -> User:
+    return User.objects.create_user(email=email, password=PASSWORD)
+
+
+@pytest.fixture
+def owner(db) -> User:
+    return make_user("owner@oldbooks.example")
+
+
+@pytest.fixture
+def shop(owner) -> Shop:
+    return shop_create(name="Old Books", owner=owner, slug="old-books")
+
+
+@pytest.fixture
+def staff(shop) -> User:
+    user = make_user("staff@oldbooks.example")
+    Membership.objects.create(shop=shop, user=user, role=Membership.Role.STAFF)
+    return user
+
+
+@pytest.fixture
+def reader(shop) -> User:
+    user = make_user("reader@oldbooks.example")
+    Membership.objects.create(shop=shop, user=user, role=Membership.Role.READ_ONLY)
+    return user
+
+
+@pytest.fixture
+def stranger(db) -> User:
+    """The owner of another shop, who must never see Old Books' data."""
+    user = make_user("stranger@rivalbooks.example")
+    shop_create(name="Rival Books", owner=user, slug="rival-books")
+    return user
+
+
+@pytest.fixture
+def other_shop(stranger) -> Shop:
+    return Shop.objects.get(slug="rival-books")
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def owner_client(owner, shop) -> Client:
+    return client_for(owner)
+
+
+@pytest.fixture
+def staff_client(staff) -> Client:
+    return client_for(staff)
+
+
+@pytest.fixture
+def reader_client(reader) -> Client:
+    return client_for(reader)
+
+
+@pytest.fixture
+def stranger_client(stranger) -> Client:
+    return client_for(stranger)
+
+
+@pytest.fixture
+def celery_worker(transactional_db, redis_client):
+    """A real Celery worker process; tests using it see committed data only."""
+    redis_client.flushdb()
+    worker = services.Worker()
+    yield worker
+    worker.stop()
