@@ -233,7 +233,8 @@ class ListingState(models.Model):
 
     ``revision`` grows each time the record is set for upload; an upload that
     sent revision N clears the pending state only if it is still N, so a change
-    made while an upload runs is never lost.
+    made while an upload runs is never lost. A non-empty ``message`` is the
+    error that kept the record off the marketplace; the record stays pending.
     """
 
     class State(models.TextChoices):
@@ -242,7 +243,6 @@ class ListingState(models.Model):
         PENDING_UPDATE = "pending_update", "Pending update"
         PENDING_DELETE = "pending_delete", "Pending delete"
         LISTED = "listed", "Listed"
-        ERROR = "error", "Error"
 
     PENDING = (State.PENDING_ADD, State.PENDING_UPDATE, State.PENDING_DELETE)
 
@@ -287,6 +287,11 @@ class ListingState(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state in self.PENDING
+
+    @property
+    def has_error(self) -> bool:
+        """Amazon refused the last upload, or a check held the record back."""
+        return bool(self.message)
 
 
 class ImportJob(models.Model):

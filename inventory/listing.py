@@ -1,0 +1,196 @@
+"""Setting records for upload: the listing state of each record per marketplace.
+
+A change to a field the marketplace receives makes the record pending on every
+marketplace it is listed for: pending add if Amazon has never had it, pending
+update if it has, pending delete once it is sold, withdrawn, out of stock or
+no longer wanted there. Each change bumps the state's ``revision``; an upload
+settles only the revision it sent (see ``listing_states_settle``).
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from inventory.models import ListingState, Marketplace, Record
+from shops.models import Shop
+
+State = ListingState.State
+
+# Fields that never reach a marketplace: changing them sets nothing pending.
+LOCAL_FIELDS = frozenset({"location", "cost", "created", "updated", "public_id"})
+PRICE_QUANTITY_FIELDS = frozenset({"price", "price2", "price3", "quantity"})
+
+CHUNK = 1000
+MESSAGE_MAX = 2000
+
+_RECORD_COLUMNS = (
+    "pk",
+    "status",
+    "quantity",
+    "list_amazon_us",
+    "list_amazon_ca",
+    "list_amazon_uk",
+)
+
+
+def _wanted(row: dict, marketplace: str) -> bool:
+    return (
+        row["status"] == Record.Status.AVAILABLE
+        and row["quantity"] > 0
+        and row[f"list_{marketplace}"]
+    )
+
+
+def _next_state(
+    current: ListingState | None, wanted: bool, changed: frozenset[str] | None
+) -> tuple[str, bool] | None:
+    """Return (state, price_quantity_only) after a change, or None if unaffected."""
+    ever_listed = current is not None and (
+        current.listed_since is not None
+        or current.state in (State.LISTED, State.PENDING_UPDATE, State.PENDING_DELETE)
+    )
+    if not wanted:
+        if ever_listed:
+            return State.PENDING_DELETE, False
+        if current is not None and current.state != State.NOT_LISTED:
+            return State.NOT_LISTED, False
+        return None
+    if not ever_listed:
+        return State.PENDING_ADD, False
+    price_quantity = changed is not None and changed <= PRICE_QUANTITY_FIELDS
+    if current.state == State.PENDING_UPDATE and not current.price_quantity_only:
+        price_quantity = False
+    if current.state not in (State.LISTED, State.PENDING_UPDATE):
+        price_quantity = False
+    return State.PENDING_UPDATE, price_quantity
+
+
+def records_mark_changed(
+    *,
+    shop: Shop,
+    record_ids: Iterable[int],
+    changed_fields: Iterable[str] | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Set the given records pending where the change concerns a marketplace.
+
+    ``changed_fields`` None means the whole record (new, imported, or set for
+    upload by hand). Returns how many listing states changed. Works in chunks,
+    with two queries and two bulk writes per chunk.
+    """
+    changed = None if changed_fields is None else frozenset(changed_fields)
+    if changed is not None:
+        changed = changed - LOCAL_FIELDS
+        if not changed:
+            return 0
+    now = now or timezone.now()
+    ids = list(record_ids)
+    touched = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        touched += _mark_chunk(shop, chunk, changed, now)
+    return touched
+
+
+@transaction.atomic
+def _mark_chunk(
+    shop: Shop, ids: list[int], changed: frozenset[str] | None, now: datetime
+) -> int:
+    rows = Record.objects.for_shop(shop).filter(pk__in=ids).values(*_RECORD_COLUMNS)
+    states = {
+        (state.record_id, state.marketplace): state
+        for state in ListingState.objects.for_shop(shop)
+        .filter(record_id__in=ids)
+        .select_for_update()
+    }
+    to_create: list[ListingState] = []
+    to_update: list[ListingState] = []
+    for row in rows:
+        for marketplace in Marketplace.values:
+            current = states.get((row["pk"], marketplace))
+            outcome = _next_state(current, _wanted(row, marketplace), changed)
+            if outcome is None:
+                continue
+            state, price_quantity = outcome
+            if current is None:
+                to_create.append(
+                    ListingState(
+                        record_id=row["pk"],
+                        shop=shop,
+                        marketplace=marketplace,
+                        state=state,
+                        price_quantity_only=price_quantity,
+                        revision=1,
+                        pending_since=now if state in ListingState.PENDING else None,
+                    )
+                )
+                continue
+            if not current.is_pending and state in ListingState.PENDING:
+                current.pending_since = now
+            if state == State.NOT_LISTED:
+                current.pending_since = None
+            current.state = state
+            current.price_quantity_only = price_quantity
+            current.revision += 1
+            current.message = ""
+            to_update.append(current)
+    ListingState.objects.bulk_create(to_create)
+    ListingState.objects.bulk_update(
+        to_update,
+        ["state", "price_quantity_only", "revision", "message", "pending_since"],
+    )
+    return len(to_create) + len(to_update)
+
+
+def listing_states_settle(
+    *,
+    shop: Shop,
+    marketplace: str,
+    accepted: dict[int, int],
+    rejected: dict[int, tuple[int, str]],
+    now: datetime | None = None,
+) -> None:
+    """Record what a marketplace did with an upload.
+
+    ``accepted`` maps record ids to the revision that was sent; ``rejected``
+    maps record ids to (revision, Amazon's message): those stay pending and
+    show the message. An accepted state whose revision
+    moved on since the upload was built keeps its pending state: the newer
+    change still has to go out.
+    """
+    now = now or timezone.now()
+    base = ListingState.objects.for_shop(shop).filter(marketplace=marketplace)
+    with transaction.atomic():
+        for record_id, revision in accepted.items():
+            state = base.filter(record_id=record_id, revision=revision)
+            deleted = state.filter(state=State.PENDING_DELETE).update(
+                state=State.NOT_LISTED,
+                message="",
+                pending_since=None,
+                last_uploaded=now,
+                listed_since=None,
+                price_quantity_only=False,
+            )
+            if not deleted:
+                state.filter(state__in=(State.PENDING_ADD, State.PENDING_UPDATE)).update(
+                    state=State.LISTED,
+                    message="",
+                    pending_since=None,
+                    last_uploaded=now,
+                    listed_since=now,
+                    price_quantity_only=False,
+                )
+        for record_id, (_revision, message) in rejected.items():
+            # The record stays pending; the message says why it was refused.
+            base.filter(record_id=record_id).update(message=message[:MESSAGE_MAX])
+
+
+def listing_states_hold(
+    *, shop: Shop, marketplace: str, reasons: dict[int, str]
+) -> None:
+    """Keep records back from an upload, with the reason shown on each."""
+    base = ListingState.objects.for_shop(shop).filter(marketplace=marketplace)
+    for record_id, reason in reasons.items():
+        base.filter(record_id=record_id).update(message=reason[:MESSAGE_MAX])
