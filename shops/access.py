@@ -22,7 +22,7 @@ M = TypeVar("M", bound=models.Model)
 
 
 def membership_for_request(request: HttpRequest) -> Membership | None:
-    """Return the membership of the shop the user last chose, or their first."""
+    """Return the membership of the shop the user last chose, or the first."""
     user = request.user
     if not user.is_authenticated:
         return None
@@ -45,7 +45,8 @@ def switch_shop(request: HttpRequest, shop: Shop) -> None:
 def shop_required(
     view: Callable | None = None, *, write: bool = False, owner: bool = False
 ):
-    """Require a current shop; ``write`` needs owner or staff, ``owner`` an owner.
+    """Require a current shop; ``write`` needs owner or staff, ``owner`` an
+    owner.
 
     Read-only members get 403 on anything that changes data.
     """

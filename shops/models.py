@@ -32,7 +32,7 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractUser):
-    """A person who signs in with an email address; may belong to many shops."""
+    """A person who signs in with an email address; may be in many shops."""
 
     username = None
     email = models.EmailField("email address", unique=True)
@@ -123,7 +123,7 @@ class InvitationQuerySet(ShopScopedQuerySet):
 
 
 class Invitation(models.Model):
-    """An emailed link that lets one person join a shop, once, before it expires.
+    """An emailed link that lets one person join a shop once, before expiry.
 
     Only a hash of the token is stored; the token itself lives in the email.
     """

@@ -141,9 +141,7 @@ def member_remove(request: HttpRequest, membership_id) -> HttpResponse:
         request, Membership.objects.select_related("user"), public_id=membership_id
     )
     if request.method != "POST":
-        return render(
-            request, "shops/member_remove.html", {"membership": membership}
-        )
+        return render(request, "shops/member_remove.html", {"membership": membership})
     try:
         services.membership_remove(membership=membership)
     except services.ShopError as error:
@@ -159,7 +157,9 @@ def member_remove(request: HttpRequest, membership_id) -> HttpResponse:
 @shop_required(owner=True)
 def invitation_cancel(request: HttpRequest, invitation_id) -> HttpResponse:
     invitation = get_for_shop_or_404(
-        request, Invitation.objects.filter(accepted_at__isnull=True), public_id=invitation_id
+        request,
+        Invitation.objects.filter(accepted_at__isnull=True),
+        public_id=invitation_id,
     )
     invitation.delete()
     messages.success(request, f"The invitation to {invitation.email} was withdrawn.")

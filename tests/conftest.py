@@ -28,6 +28,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if worker.startswith("gw"):
         url = f"{url.rsplit('/', 1)[0]}/{int(worker[2:]) + 1}"
     services.use_redis(url)
+    # Hashing passwords properly is slow by design; tests need no such cost.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -25,7 +25,9 @@ def pytest_collection_modifyitems(config, items):
     # Chromium, saying how to get one.
     if shutil.which(CHROMIUM) or os.environ.get("CI"):
         return
-    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}: apt-get install chromium")
+    skip = pytest.mark.skip(
+        reason=f"no Chromium at {CHROMIUM}: apt-get install chromium"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
