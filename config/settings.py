@@ -5,9 +5,11 @@ sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and HTTPS (see
 ``.env.example``).
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -29,7 +31,7 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 )
@@ -106,18 +108,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = _SQLITE_OPTIONS
     # Workers in other processes must see the test database, so it is a file.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # One file per test process, so that two runs side by side never meet.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "shops.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+_VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
+    {"NAME": f"{_VALIDATORS}.MinimumLengthValidator"},
+    {"NAME": f"{_VALIDATORS}.CommonPasswordValidator"},
+    {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
@@ -203,3 +209,63 @@ LOGGING = {
         "simulator": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
 }
+
+# --- Amazon -----------------------------------------------------------------
+# Shelfmark talks to Amazon (Login with Amazon and the Selling Partner API)
+# through the hosts below. Until AMAZON_USE_SIMULATOR is set to false it talks
+# to the local simulator instead, so a development machine never reaches real
+# Amazon by accident; production must set it to false (see .env.example).
+AMAZON_USE_SIMULATOR = env_bool("AMAZON_USE_SIMULATOR", True)
+AMAZON_SIMULATOR_URL = env_str("AMAZON_SIMULATOR_URL", "http://127.0.0.1:8001")
+
+# The SP-API application registered in Seller Central (Developer Central).
+# The defaults are the simulator's development application.
+AMAZON_APP_ID = env_str(
+    "AMAZON_APP_ID",
+    "amzn1.sp.solution.shelfmark-dev" if AMAZON_USE_SIMULATOR else "",
+)
+AMAZON_LWA_CLIENT_ID = env_str(
+    "AMAZON_LWA_CLIENT_ID",
+    "amzn1.application-oa2-client.shelfmark-dev" if AMAZON_USE_SIMULATOR else "",
+)
+AMAZON_LWA_CLIENT_SECRET = env_str(
+    "AMAZON_LWA_CLIENT_SECRET", "shelfmark-dev-secret" if AMAZON_USE_SIMULATOR else ""
+)
+# A Draft application is authorized with version=beta in the consent URL;
+# set false once the application is published.
+AMAZON_APP_IS_DRAFT = env_bool("AMAZON_APP_IS_DRAFT", True)
+
+# Amazon's own hosts, used when AMAZON_USE_SIMULATOR is false.
+AMAZON_LWA_TOKEN_URL = env_str(
+    "AMAZON_LWA_TOKEN_URL", "https://api.amazon.com/auth/o2/token"
+)
+AMAZON_SPAPI_URLS = {
+    "NA": env_str("AMAZON_SPAPI_NA_URL", "https://sellingpartnerapi-na.amazon.com"),
+    "EU": env_str("AMAZON_SPAPI_EU_URL", "https://sellingpartnerapi-eu.amazon.com"),
+}
+AMAZON_SELLER_CENTRAL_URLS = {
+    "amazon_us": "https://sellercentral.amazon.com",
+    "amazon_ca": "https://sellercentral.amazon.ca",
+    "amazon_uk": "https://sellercentral-europe.amazon.com",
+}
+
+# Calls to the SP-API: each operation's rate is Amazon's published default
+# times AMAZON_RATE_LIMIT_SCALE (tests raise it), shared by every worker
+# through Redis; throttled (429) and failed (5xx) calls are retried up to
+# AMAZON_MAX_RETRIES times, waiting at most AMAZON_MAX_WAIT_SECONDS at a time.
+try:
+    AMAZON_RATE_LIMIT_SCALE = float(env_str("AMAZON_RATE_LIMIT_SCALE", "1"))
+except ValueError:
+    raise ImproperlyConfigured("AMAZON_RATE_LIMIT_SCALE must be a number") from None
+AMAZON_MAX_RETRIES = env_int("AMAZON_MAX_RETRIES", 5)
+AMAZON_MAX_WAIT_SECONDS = env_int("AMAZON_MAX_WAIT_SECONDS", 150)
+AMAZON_HTTP_TIMEOUT_SECONDS = env_int("AMAZON_HTTP_TIMEOUT_SECONDS", 30)
+
+if AMAZON_USE_SIMULATOR and AMAZON_SIMULATOR_URL.startswith("http://"):
+    # oauthlib refuses plain-HTTP endpoints unless told otherwise; the local
+    # simulator is served over HTTP. Real Amazon is always HTTPS.
+    os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
+# oauthlib's debug logs would print authorization codes and tokens.
+LOGGING["loggers"]["oauthlib"] = {"level": "WARNING"}
+LOGGING["loggers"]["requests_oauthlib"] = {"level": "WARNING"}
+# --- end of Amazon ----------------------------------------------------------

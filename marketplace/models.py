@@ -1,7 +1,12 @@
+import hashlib
+import secrets
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from inventory.models import Marketplace
 from shops.models import Shop, ShopScopedQuerySet
@@ -120,3 +125,53 @@ class FieldMapping(models.Model):
     def __str__(self) -> str:
         target = self.service or self.shop
         return f"Field mapping of {target}"
+
+
+class RegistrationAttempt(models.Model):
+    """One trip through Amazon's consent page for one service.
+
+    The ``state`` sent to Amazon is a random secret; only its SHA-256 is kept.
+    It is good for one callback, by the user and shop that started it, until
+    ``expires_at``: ``used_at`` is set by compare-and-set, so a replayed
+    state finds it already taken.
+    """
+
+    LIFETIME = timedelta(minutes=10)
+
+    shop = models.ForeignKey(
+        Shop, on_delete=models.CASCADE, related_name="registration_attempts"
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="registration_attempts"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="registration_attempts",
+    )
+    state_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = ShopScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"Registration of {self.service} by {self.user}"
+
+    @staticmethod
+    def hash_state(state: str) -> str:
+        return hashlib.sha256(state.encode()).hexdigest()
+
+    @classmethod
+    def new_state(cls) -> tuple[str, str]:
+        """A fresh state for the consent URL, and the hash to store."""
+        state = secrets.token_urlsafe(32)
+        return state, cls.hash_state(state)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
