@@ -9,9 +9,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SHELFMARK_VAR_DIR", str(BASE_DIR / "var")))
@@ -54,6 +53,7 @@ INSTALLED_APPS = [
     "shops",
     "inventory",
     "marketplace",
+    "uploads",
     "simulator",
 ]
 
@@ -181,6 +181,22 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
+CELERY_BEAT_SCHEDULE = {
+    "recover-stalled-uploads": {
+        "task": "uploads.tasks.upload_runs_recover",
+        "schedule": env_int("UPLOAD_RECOVER_EVERY_SECONDS", 60),
+    },
+}
+
+# Uploads: feeds are polled after UPLOAD_POLL_FIRST_SECONDS, then at doubling
+# intervals up to UPLOAD_POLL_MAX_SECONDS; a live run that no worker moved on
+# for UPLOAD_STALL_SECONDS is picked up again by the recovery task.
+UPLOAD_POLL_FIRST_SECONDS = env_float("UPLOAD_POLL_FIRST_SECONDS", 15.0)
+UPLOAD_POLL_MAX_SECONDS = env_float("UPLOAD_POLL_MAX_SECONDS", 300.0)
+UPLOAD_STALL_SECONDS = env_int("UPLOAD_STALL_SECONDS", 15 * 60)
+AMAZON_FEED_MAX_MESSAGES = env_int("AMAZON_FEED_MAX_MESSAGES", 25_000)
+AMAZON_FEED_MAX_BYTES = env_int("AMAZON_FEED_MAX_BYTES", 10 * 1024 * 1024)
+
 # Tokens stored for marketplace services are encrypted with this key
 # (a Fernet key). Without one, a key is derived from SECRET_KEY.
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
@@ -253,10 +269,7 @@ AMAZON_SELLER_CENTRAL_URLS = {
 # times AMAZON_RATE_LIMIT_SCALE (tests raise it), shared by every worker
 # through Redis; throttled (429) and failed (5xx) calls are retried up to
 # AMAZON_MAX_RETRIES times, waiting at most AMAZON_MAX_WAIT_SECONDS at a time.
-try:
-    AMAZON_RATE_LIMIT_SCALE = float(env_str("AMAZON_RATE_LIMIT_SCALE", "1"))
-except ValueError:
-    raise ImproperlyConfigured("AMAZON_RATE_LIMIT_SCALE must be a number") from None
+AMAZON_RATE_LIMIT_SCALE = env_float("AMAZON_RATE_LIMIT_SCALE", 1.0)
 AMAZON_MAX_RETRIES = env_int("AMAZON_MAX_RETRIES", 5)
 AMAZON_MAX_WAIT_SECONDS = env_int("AMAZON_MAX_WAIT_SECONDS", 150)
 AMAZON_HTTP_TIMEOUT_SECONDS = env_int("AMAZON_HTTP_TIMEOUT_SECONDS", 30)

@@ -120,3 +120,59 @@ def celery_worker(transactional_db, redis_client):
     worker = services.Worker()
     yield worker
     worker.stop()
+
+
+@pytest.fixture(scope="session")
+def simulator():
+    """One Amazon simulator per test process, on a free loopback port."""
+    from simulator.testing import running_simulator
+
+    with running_simulator() as amazon:
+        yield amazon
+
+
+@pytest.fixture
+def amazon(simulator, settings, redis_client, monkeypatch):
+    """The simulator, reset, with Shelfmark's Amazon settings aimed at it."""
+    from simulator.testing import (
+        DEFAULT_APPLICATION_ID,
+        DEFAULT_CLIENT_ID,
+        DEFAULT_CLIENT_SECRET,
+    )
+
+    simulator.control.reset()
+    settings.AMAZON_USE_SIMULATOR = True
+    settings.AMAZON_SIMULATOR_URL = simulator.url
+    settings.AMAZON_APP_ID = DEFAULT_APPLICATION_ID
+    settings.AMAZON_LWA_CLIENT_ID = DEFAULT_CLIENT_ID
+    settings.AMAZON_LWA_CLIENT_SECRET = DEFAULT_CLIENT_SECRET
+    settings.AMAZON_APP_IS_DRAFT = True
+    settings.AMAZON_RATE_LIMIT_SCALE = 1.0
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+    monkeypatch.setenv("AMAZON_SIMULATOR_URL", simulator.url)
+    for key in redis_client.scan_iter(match="shelfmark:amazon:*"):
+        redis_client.delete(key)
+    return simulator
+
+
+def register_service(shop: Shop, amazon, marketplace: str = "amazon_us"):
+    """A service of ``shop`` registered with the simulator's demo seller."""
+    from django.utils import timezone
+
+    from marketplace import crypto
+    from marketplace.models import Service
+    from simulator.testing import DEFAULT_SELLER_ID
+
+    grant = amazon.control.authorize(DEFAULT_SELLER_ID)
+    service, _ = Service.objects.get_or_create(shop=shop, marketplace=marketplace)
+    service.selling_partner_id = DEFAULT_SELLER_ID
+    service.refresh_token_encrypted = crypto.encrypt(grant["refresh_token"])
+    service.registered_at = timezone.now()
+    service.save()
+    return service
+
+
+@pytest.fixture
+def amazon_us(shop, amazon):
+    """Old Books' Amazon US service, registered with the simulator."""
+    return register_service(shop, amazon)

@@ -10,13 +10,9 @@ from simulator.testing import (
     DEFAULT_SELLER_PASSWORD,
 )
 from tests.browser.conftest import signed_in
-from tests.marketplace import conftest as marketplace_fixtures
 
 pytestmark = pytest.mark.browser
 
-# The Amazon simulator fixtures, shared with tests/marketplace.
-simulator = marketplace_fixtures.simulator
-amazon = marketplace_fixtures.amazon
 
 
 def test_an_owner_registers_amazon_us_through_seller_central(
