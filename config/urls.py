@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("shops.urls")),
     path("inventory/", include("inventory.urls")),
     path("", include("marketplace.urls")),
+    path("", include("uploads.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -91,8 +91,8 @@ def add_fault(sim: Any, request: Request, body: dict) -> Any:
     status = int(body.get("status", 503))
     if operation != "*" and operation not in USAGE_PLANS:
         raise ControlError(f"Unknown operation {operation}.")
-    if status not in (500, 503):
-        raise ControlError("status must be 500 or 503.")
+    if status not in (429, 500, 503):
+        raise ControlError("status must be 429, 500 or 503.")
     count = body.get("count", 1)
     rate = body.get("rate")
     sim.switches.faults.append(

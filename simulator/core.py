@@ -187,6 +187,14 @@ class Simulator:
         if delay:
             time.sleep(delay)
         if fault:
+            if fault == 429:
+                with self.lock:
+                    self.counters["throttled"][operation] += 1
+                return ApiError(
+                    429,
+                    "QuotaExceeded",
+                    "You exceeded your quota for the requested resource.",
+                ).response()
             if fault == 500:
                 return ApiError(
                     500,

@@ -4,7 +4,7 @@ import logging
 
 import requests
 from celery import shared_task
-from celery.exceptions import MaxRetriesExceededError
+from django.conf import settings
 
 from marketplace.spapi.errors import AmazonError, QuotaExceeded, ServerError
 from uploads import pipeline
@@ -13,14 +13,13 @@ from uploads.models import UploadFeed, UploadRun
 logger = logging.getLogger(__name__)
 
 TRANSIENT = (QuotaExceeded, ServerError, requests.ConnectionError, requests.Timeout)
-MAX_RETRIES = 8
 GAVE_UP = "Amazon did not answer after {tries} tries ({error}). Try again later."
 REFUSED = "Amazon refused the upload: {error}"
 BROKE = "The upload stopped on an unexpected error: {error}"
 
 
-def _backoff(retries: int) -> int:
-    return min(15 * 2**retries, 600)
+def _backoff(retries: int) -> float:
+    return min(settings.UPLOAD_RETRY_FIRST_SECONDS * 2**retries, 600)
 
 
 def _run(run_id: int) -> UploadRun | None:
@@ -36,13 +35,17 @@ def _feed(feed_id: int) -> UploadFeed | None:
 
 
 def _retry_or_fail(task, run: UploadRun, error: Exception) -> None:
-    try:
-        raise task.retry(exc=error, countdown=_backoff(task.request.retries))
-    except MaxRetriesExceededError:
-        pipeline.run_fail(run, GAVE_UP.format(tries=MAX_RETRIES + 1, error=error))
+    """Try the step again later, or end the run once the tries are spent."""
+    tries = settings.UPLOAD_MAX_RETRIES
+    if task.request.retries >= tries:
+        pipeline.run_fail(run, GAVE_UP.format(tries=tries + 1, error=error))
+        return
+    raise task.retry(
+        exc=error, countdown=_backoff(task.request.retries), max_retries=tries
+    )
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES)
+@shared_task(bind=True)
 def upload_run_export(self, run_id: int) -> None:
     run = _run(run_id)
     if run is None:
@@ -55,7 +58,7 @@ def upload_run_export(self, run_id: int) -> None:
         pipeline.run_fail(run, BROKE.format(error=error))
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES)
+@shared_task(bind=True)
 def upload_feed_submit(self, feed_id: int) -> None:
     feed = _feed(feed_id)
     if feed is None or not feed.run.is_live:
@@ -70,7 +73,7 @@ def upload_feed_submit(self, feed_id: int) -> None:
         pipeline.run_fail(feed.run, REFUSED.format(error=error))
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES)
+@shared_task(bind=True)
 def upload_feed_poll(self, feed_id: int) -> None:
     feed = _feed(feed_id)
     if feed is None or not feed.feed_id or feed.is_finished:

@@ -195,7 +195,7 @@ class SpApiClient:
         max_retries: int | None = None,
         max_wait: float | None = None,
         timeout: float | None = None,
-        backoff: float = 1.0,
+        backoff: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.region = region
@@ -210,7 +210,9 @@ class SpApiClient:
         self.max_wait = (
             settings.AMAZON_MAX_WAIT_SECONDS if max_wait is None else max_wait
         )
-        self.backoff = backoff
+        self.backoff = (
+            settings.AMAZON_RETRY_BACKOFF_SECONDS if backoff is None else backoff
+        )
         self.sleep = sleep
         self.tokens = AccessTokens(
             connection=self.redis,

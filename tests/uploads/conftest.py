@@ -48,9 +48,16 @@ def media(settings, tmp_path, monkeypatch):
 
 @pytest.fixture
 def fast_polls(settings, monkeypatch):
+    """Poll feeds and retry failed steps in fractions of a second."""
     for name, value in {
         "UPLOAD_POLL_FIRST_SECONDS": 0.2,
         "UPLOAD_POLL_MAX_SECONDS": 0.5,
+        "UPLOAD_RETRY_FIRST_SECONDS": 0.2,
+        "UPLOAD_MAX_RETRIES": 3,
+        "AMAZON_RETRY_BACKOFF_SECONDS": 0.05,
+        # Amazon's rates run a hundred times faster, here and at the simulator,
+        # so a throttled createFeed waits a second instead of two minutes.
+        "AMAZON_RATE_LIMIT_SCALE": 100.0,
     }.items():
         setattr(settings, name, value)
         monkeypatch.setenv(name, str(value))
@@ -59,6 +66,7 @@ def fast_polls(settings, monkeypatch):
 @pytest.fixture
 def upload_worker(transactional_db, amazon, media, fast_polls, redis_client):
     """A real worker aimed at the simulator, polling feeds quickly."""
+    amazon.control.set_rate_limit_scale(100.0)
     redis_client.flushdb()
     worker = Worker()
     yield worker

@@ -3,7 +3,6 @@
 from inventory.models import ListingState
 from uploads import pipeline
 from uploads.models import UploadFeed, UploadRun
-from tests.uploads.conftest import make_record
 
 State = ListingState.State
 
@@ -30,9 +29,7 @@ def drive(run, amazon):
 
 
 def start(shop, service, **options):
-    return pipeline.upload_start(
-        shop=shop, services=[service], **options
-    )[0]
+    return pipeline.upload_start(shop=shop, services=[service], **options)[0]
 
 
 def test_an_upload_lists_the_books_and_clears_their_pending_state(
