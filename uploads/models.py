@@ -37,6 +37,7 @@ class UploadRun(models.Model):
         COMMAND = "command", "Command line"
         SCHEDULE = "schedule", "Schedule"
         RESEND = "resend", "Sent again"
+        REPLACE = "replace", "Purge and replace"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="upload_runs")
@@ -55,6 +56,11 @@ class UploadRun(models.Model):
     )
     all_inventory = models.BooleanField(default=False)
     upload_images = models.BooleanField(default=False)
+    delete_skus = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="SKUs to delete at Amazon before the update (purge and replace).",
+    )
     resend_of = models.ForeignKey(
         "UploadFeed", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

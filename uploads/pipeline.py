@@ -28,7 +28,12 @@ from django.utils import timezone
 from inventory.listing import listing_states_settle
 from inventory.models import ListingState
 from marketplace.feeds.build import build_feeds
-from marketplace.feeds.json_listings import MessageRef
+from marketplace.feeds.json_listings import (
+    Limits,
+    ListingsFeedWriter,
+    MessageRef,
+    feed_header,
+)
 from marketplace.feeds.markets import market_for
 from marketplace.models import Service
 from marketplace.spapi import SpApiClient
@@ -52,6 +57,8 @@ FATAL_FEED = (
 )
 CANCELLED_BY_USER = "Cancelled; records not yet accepted stay set for upload."
 REJECTED_IMAGE = "Amazon refused the image URLs: {message}"
+SKU_DELETIONS = "SKU deletions"
+SKU_DELETE = "sku_delete"  # a message kind with no record behind it
 
 
 class UploadError(Exception):
@@ -69,8 +76,14 @@ def upload_start(
     all_inventory: bool = False,
     upload_images: bool | None = None,
     trigger: str = Run.Trigger.BUTTON,
+    delete_skus: list[str] | None = None,
 ) -> list[UploadRun]:
-    """Queue one run per service; they go one after another, in this order."""
+    """Queue one run per service; they go one after another, in this order.
+
+    ``delete_skus`` (one service only) are deleted at Amazon first, whether
+    or not the shop has records for them: purge and replace uses it for the
+    listings that should not be live.
+    """
     from uploads.tasks import upload_run_export
 
     if not services:
@@ -98,6 +111,7 @@ def upload_start(
                 batch=first.batch if first else Run._meta.get_field("batch").default(),
                 trigger=trigger,
                 all_inventory=all_inventory,
+                delete_skus=list(delete_skus or []),
                 upload_images=(
                     service.upload_images if upload_images is None else upload_images
                 ),
@@ -194,6 +208,7 @@ def run_export(run: Run) -> bool:
     out_dir = _run_dir(run)
     shutil.rmtree(out_dir, ignore_errors=True)  # a half-built earlier attempt
     UploadFeed.objects.filter(run=run).delete()
+    deletions = _write_deletions(run, out_dir)
     build = build_feeds(
         service,
         all_inventory=run.all_inventory,
@@ -202,9 +217,9 @@ def run_export(run: Run) -> bool:
     )
     feeds = []
     records = set()
-    for sequence, batch in enumerate(build.batches, start=1):
+    for sequence, batch in enumerate(deletions + build.batches, start=1):
         refs = dict(batch.iter_message_map())
-        batch_records = {ref.record_id for ref in refs.values()}
+        batch_records = {ref.record_id for ref in refs.values() if ref.record_id}
         if batch.feed == UploadFeed.Kind.LISTINGS:
             records |= batch_records
         new, modified = _new_and_modified(run.shop, service.marketplace, batch_records)
@@ -226,13 +241,16 @@ def run_export(run: Run) -> bool:
             )
         )
     UploadFeed.objects.bulk_create(feeds)
+    counts = {
+        loader: {"records": c.records, "new": c.new, "modified": c.modified}
+        for loader, c in build.counts.items()
+    }
+    if run.delete_skus:
+        counts = {SKU_DELETIONS: {"records": len(run.delete_skus)}, **counts}
     fields = {
         "records_exported": len(records),
         "records_held": len(build.held),
-        "counts": {
-            loader: {"records": c.records, "new": c.new, "modified": c.modified}
-            for loader, c in build.counts.items()
-        },
+        "counts": counts,
         "files": [
             {
                 "name": file.path.name,
@@ -259,6 +277,25 @@ def run_export(run: Run) -> bool:
         len(records),
     )
     return moved
+
+
+def _write_deletions(run: Run, out_dir: Path) -> list:
+    """Feed documents deleting ``run.delete_skus`` at Amazon, by SKU alone."""
+    if not run.delete_skus:
+        return []
+    market = market_for(run.service.marketplace)
+    writer = ListingsFeedWriter(
+        out_dir,
+        f"AmazonDeletions{market.file_infix}",
+        UploadFeed.Kind.LISTINGS,
+        feed_header(seller_id=run.service.selling_partner_id, market=market),
+        Limits.from_settings(),
+    )
+    for sku in run.delete_skus:
+        writer.add(
+            {"sku": sku, "operationType": "DELETE"}, MessageRef(0, 0, SKU_DELETE)
+        )
+    return writer.close()
 
 
 # Sending one feed
@@ -442,6 +479,8 @@ def _finish_feed(feed: UploadFeed, amazon_status: str, report: dict | None) -> N
     for issue in issues:
         message_id = issue.get("messageId")
         ref = refs.get(message_id) if isinstance(message_id, int) else None
+        if ref is not None and not ref.record_id:
+            ref = None  # a SKU deleted by purge and replace has no record
         severity = str(issue.get("severity", "ERROR"))
         text = str(issue.get("message", ""))
         if ref is not None and severity == "ERROR":
@@ -464,6 +503,8 @@ def _finish_feed(feed: UploadFeed, amazon_status: str, report: dict | None) -> N
     done = amazon_status == "DONE" and report is not None and "unreadable" not in report
     if done:
         for message_id, ref in refs.items():
+            if not ref.record_id:
+                continue
             if message_id in errors:
                 message = errors[message_id]
                 if ref.kind == UploadFeed.Kind.IMAGES:
@@ -575,6 +616,10 @@ def completion_message(run: Run) -> str:
     """'Inventory Loader: 4 records uploaded → 3 new, 1 modified; ...'"""
     parts = []
     for loader, count in (run.counts or {}).items():
+        if loader == SKU_DELETIONS:
+            noun = "SKU" if count["records"] == 1 else "SKUs"
+            parts.append(f"{loader}: {count['records']} {noun}")
+            continue
         noun = "record" if count["records"] == 1 else "records"
         parts.append(
             f"{loader}: {count['records']} {noun} uploaded → "
