@@ -28,6 +28,5 @@ urlpatterns = [
         name="amazon_disconnect",
     ),
     path("online/amazon/callback/", views.amazon_callback, name="amazon_callback"),
-    path("exports/", views.export_log, name="export_log"),
     path("", include("marketplace.mapping_urls")),
 ]

@@ -39,12 +39,6 @@ def online(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-@shop_required
-def export_log(request: HttpRequest) -> HttpResponse:
-    return render(request, "marketplace/export_log.html")
-
-
 @require_POST
 @shop_required(write=True)
 def service_add(request: HttpRequest) -> HttpResponse:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VAR = ROOT / "var"
+VAR = Path(os.environ.get("SHELFMARK_VAR_DIR", ROOT / "var"))
 PYTHON = sys.executable
 
 WEB_PORT = int(os.environ.get("PORT", "8000"))
@@ -94,6 +94,10 @@ def main() -> int:
     env.setdefault("AMAZON_USE_SIMULATOR", "true")
     env.setdefault("AMAZON_SIMULATOR_URL", f"http://127.0.0.1:{SIMULATOR_PORT}")
     env["PYTHONUNBUFFERED"] = "1"
+    for port, name in ((WEB_PORT, "PORT"), (SIMULATOR_PORT, "SIMULATOR_PORT")):
+        if port_open(port):
+            log(f"port {port} is in use: is Shelfmark already running? ({name})")
+            return 1
     supervisor = Supervisor(env)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
@@ -114,6 +118,8 @@ def main() -> int:
                         str(VAR),
                         "--dbfilename",
                         "redis.rdb",
+                        "--loglevel",
+                        "warning",
                     ],
                 )
                 wait_for_port(REDIS_PORT, "redis", redis)

@@ -49,6 +49,7 @@ Status = UploadFeed.Status
 
 ALREADY_RUNNING = "An upload to {service} is already running."
 NOT_REGISTERED = "{service} is not registered with Amazon yet."
+FILE_GONE = "The file of feed {sequence} is no longer stored; it cannot be sent again."
 NO_ACTIVE_SERVICES = "No active service is registered with Amazon."
 NOTHING_TO_SEND = "Nothing to upload: no record is set for upload."
 FATAL_FEED = (
@@ -90,7 +91,9 @@ def upload_start(
         raise UploadError(NO_ACTIVE_SERVICES)
     for service in services:
         if not service.is_registered:
-            raise UploadError(NOT_REGISTERED.format(service=service))
+            raise UploadError(
+                NOT_REGISTERED.format(service=service.get_marketplace_display())
+            )
     with transaction.atomic():
         busy = (
             Run.objects.for_shop(shop)
@@ -100,7 +103,9 @@ def upload_start(
             .first()
         )
         if busy is not None:
-            raise UploadError(ALREADY_RUNNING.format(service=busy.service))
+            raise UploadError(
+                ALREADY_RUNNING.format(service=busy.service.get_marketplace_display())
+            )
         first = None
         runs = []
         for service in services:
@@ -132,10 +137,16 @@ def upload_resend(*, feed: UploadFeed, service: Service, user: User | None) -> R
     from uploads.tasks import upload_feed_submit
 
     if not service.is_registered:
-        raise UploadError(NOT_REGISTERED.format(service=service))
+        raise UploadError(
+            NOT_REGISTERED.format(service=service.get_marketplace_display())
+        )
+    if not (Path(settings.MEDIA_ROOT) / feed.path).exists():
+        raise UploadError(FILE_GONE.format(sequence=feed.sequence))
     with transaction.atomic():
         if Run.objects.for_shop(service.shop).live().filter(service=service).exists():
-            raise UploadError(ALREADY_RUNNING.format(service=service))
+            raise UploadError(
+                ALREADY_RUNNING.format(service=service.get_marketplace_display())
+            )
         now = timezone.now()
         run = Run.objects.create(
             shop=service.shop,
