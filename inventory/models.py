@@ -4,6 +4,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Length
 
 from shops.models import Shop, ShopScopedQuerySet
 
@@ -192,9 +194,30 @@ class Record(models.Model):
     class Meta:
         ordering = ["sku"]
         constraints = [
+            # Also the index of lookups by record number (imports, search).
             models.UniqueConstraint(
                 fields=["shop", "sku"], name="record_sku_unique_in_shop"
             ),
+        ]
+        indexes = [
+            # The inventory list, sorted by record number, shortest first
+            # (numeric record numbers then sort as numbers), paged by keyset.
+            models.Index(
+                F("shop"), Length("sku"), F("sku"), name="record_shop_sku_length"
+            ),
+            # The inventory list's default order (recently updated first).
+            models.Index(fields=["shop", "updated", "sku"], name="record_shop_updated"),
+            # The inventory list sorted by title, author or price.
+            models.Index(fields=["shop", "title", "sku"], name="record_shop_title"),
+            models.Index(fields=["shop", "author", "sku"], name="record_shop_author"),
+            models.Index(fields=["shop", "price", "sku"], name="record_shop_price"),
+            # The status filter, in the list's default order.
+            models.Index(
+                fields=["shop", "status", "updated"], name="record_shop_status"
+            ),
+            # Search and import matching by ISBN or ASIN.
+            models.Index(fields=["shop", "isbn"], name="record_shop_isbn"),
+            models.Index(fields=["shop", "asin"], name="record_shop_asin"),
         ]
 
     def __str__(self) -> str:
@@ -278,6 +301,16 @@ class ListingState(models.Model):
             models.Index(
                 fields=["shop", "marketplace", "state"],
                 name="listing_state_shop_mkt_state",
+            ),
+            # The inventory list's "pending" filter, across marketplaces.
+            models.Index(
+                fields=["shop", "state", "record"], name="listing_state_shop_state"
+            ),
+            # The list's "error" filter: the few states with a message.
+            models.Index(
+                fields=["shop", "marketplace", "record"],
+                condition=~models.Q(message=""),
+                name="listing_state_shop_errors",
             ),
         ]
 

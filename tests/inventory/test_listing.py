@@ -25,7 +25,9 @@ def state_of(record, marketplace="amazon_us"):
 
 
 def mark(record, fields=None):
-    records_mark_changed(shop=record.shop, record_ids=[record.pk], changed_fields=fields)
+    records_mark_changed(
+        shop=record.shop, record_ids=[record.pk], changed_fields=fields
+    )
 
 
 def settle(record, state):
