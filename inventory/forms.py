@@ -12,7 +12,7 @@ from inventory.models import (
     Marketplace,
     Record,
 )
-from inventory.selectors import SORT_KEYS, SORT_LABELS, Identifier
+from inventory.selectors import DEFAULT_SORT, SORT_KEYS, SORT_LABELS, Identifier
 from inventory.services import PRICE_FIELDS, SKU_TAKEN
 from inventory.validators import validate_sku
 from shops.models import Shop
@@ -182,6 +182,7 @@ class RecordFilterForm(forms.Form):
     error = forms.BooleanField(required=False, label="With an error")
     sort = forms.ChoiceField(
         required=False,
+        initial=DEFAULT_SORT,
         choices=[
             choice
             for name in SORT_KEYS

@@ -14,7 +14,6 @@ from tests.browser.conftest import signed_in
 pytestmark = pytest.mark.browser
 
 
-
 def test_an_owner_registers_amazon_us_through_seller_central(
     page,
     live_server,

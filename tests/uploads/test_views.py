@@ -184,9 +184,7 @@ def test_a_second_upload_waits_for_the_first(owner_client, shop, us):
 
     response = owner_client.post(START, {}, follow=True)
 
-    assert "An upload to Amazon US is already running." in (
-        response.content.decode()
-    )
+    assert "An upload to Amazon US is already running." in (response.content.decode())
     assert UploadRun.objects.for_shop(shop).count() == 1
 
 
