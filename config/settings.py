@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "inventory",
     "marketplace",
     "uploads",
+    "reconcile",
     "simulator",
 ]
 
@@ -200,6 +201,9 @@ UPLOAD_RETRY_FIRST_SECONDS = env_float("UPLOAD_RETRY_FIRST_SECONDS", 15.0)
 UPLOAD_MAX_RETRIES = env_int("UPLOAD_MAX_RETRIES", 8)
 AMAZON_FEED_MAX_MESSAGES = env_int("AMAZON_FEED_MAX_MESSAGES", 25_000)
 AMAZON_FEED_MAX_BYTES = env_int("AMAZON_FEED_MAX_BYTES", 10 * 1024 * 1024)
+# The product type of new book pages; Amazon's catalog gives books ABIS_BOOK,
+# to be checked against the Product Type Definitions API before going live.
+AMAZON_BOOK_PRODUCT_TYPE = env_str("AMAZON_BOOK_PRODUCT_TYPE", "ABIS_BOOK")
 
 # Tokens stored for marketplace services are encrypted with this key
 # (a Fernet key). Without one, a key is derived from SECRET_KEY.

@@ -37,11 +37,6 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     return render(request, "shops/sign_up.html", {"form": form})
 
 
-@shop_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "shops/dashboard.html", {"shop": request.shop})
-
-
 def shop_create(request: HttpRequest) -> HttpResponse:
     form = ShopForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -3,7 +3,7 @@ from django.contrib import admin
 
 from shops.models import User
 
-APPS = ("shops", "inventory", "marketplace", "uploads")
+APPS = ("shops", "inventory", "marketplace", "uploads", "reconcile")
 
 
 def test_the_admin_lists_every_model_of_shelfmark(client, db):

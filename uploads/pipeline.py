@@ -35,6 +35,7 @@ from marketplace.feeds.json_listings import (
     feed_header,
 )
 from marketplace.feeds.markets import market_for
+from marketplace.feeds.routing import LOADER_ORDER
 from marketplace.models import Service
 from marketplace.spapi import SpApiClient
 from marketplace.spapi.errors import AmazonError
@@ -294,6 +295,7 @@ def _write_deletions(run: Run, out_dir: Path) -> list:
     """Feed documents deleting ``run.delete_skus`` at Amazon, by SKU alone."""
     if not run.delete_skus:
         return []
+    out_dir.mkdir(parents=True, exist_ok=True)
     market = market_for(run.service.marketplace)
     writer = ListingsFeedWriter(
         out_dir,
@@ -623,10 +625,23 @@ def _finish_run(run: Run) -> bool:
     )
 
 
+def ordered_counts(run: Run) -> list[tuple[str, dict]]:
+    """The run's counts per loader in the order sellers know them.
+
+    PostgreSQL's jsonb keeps no key order, so the order is restored here.
+    """
+    order = [SKU_DELETIONS, *LOADER_ORDER]
+    counts = run.counts or {}
+    return sorted(
+        counts.items(),
+        key=lambda item: order.index(item[0]) if item[0] in order else len(order),
+    )
+
+
 def completion_message(run: Run) -> str:
     """'Inventory Loader: 4 records uploaded → 3 new, 1 modified; ...'"""
     parts = []
-    for loader, count in (run.counts or {}).items():
+    for loader, count in ordered_counts(run):
         if loader == SKU_DELETIONS:
             noun = "SKU" if count["records"] == 1 else "SKUs"
             parts.append(f"{loader}: {count['records']} {noun}")
