@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory.models import ListingState, Marketplace, Record
@@ -223,26 +224,29 @@ def listing_states_settle(
     """
     now = now or timezone.now()
     base = ListingState.objects.for_shop(shop).filter(marketplace=marketplace)
+    by_revision: dict[int, list[int]] = defaultdict(list)
+    for record_id, revision in accepted.items():
+        by_revision[revision].append(record_id)
     with transaction.atomic():
-        for record_id, revision in accepted.items():
-            state = base.filter(record_id=record_id, revision=revision)
-            deleted = state.filter(state=State.PENDING_DELETE).update(
-                state=State.NOT_LISTED,
-                message="",
-                pending_since=None,
-                last_uploaded=now,
-                listed_since=None,
-                price_quantity_only=False,
-            )
-            if not deleted:
-                state.filter(
-                    state__in=(State.PENDING_ADD, State.PENDING_UPDATE)
-                ).update(
+        for revision, record_ids in by_revision.items():
+            for start in range(0, len(record_ids), CHUNK):
+                sent = base.filter(
+                    record_id__in=record_ids[start : start + CHUNK], revision=revision
+                )
+                sent.filter(state=State.PENDING_DELETE).update(
+                    state=State.NOT_LISTED,
+                    message="",
+                    pending_since=None,
+                    last_uploaded=now,
+                    listed_since=None,
+                    price_quantity_only=False,
+                )
+                sent.filter(state__in=(State.PENDING_ADD, State.PENDING_UPDATE)).update(
                     state=State.LISTED,
                     message="",
                     pending_since=None,
                     last_uploaded=now,
-                    listed_since=now,
+                    listed_since=Coalesce("listed_since", Value(now)),
                     price_quantity_only=False,
                 )
         for record_id, (_revision, message) in rejected.items():

@@ -114,3 +114,37 @@ def test_an_accepted_delete_leaves_the_record_not_listed(record):
     mark(record, {"status"})
     settle(record, state_of(record))
     assert state_of(record).state == State.NOT_LISTED
+
+
+def test_an_update_keeps_the_date_the_record_was_first_listed(record):
+    mark(record)
+    settle(record, state_of(record))
+    first_listed = state_of(record).listed_since
+    mark(record, {"title"})
+    settle(record, state_of(record))
+    assert state_of(record).listed_since == first_listed
+
+
+def test_settling_a_large_upload_takes_a_few_queries(
+    shop, django_assert_max_num_queries
+):
+    records = Record.objects.bulk_create(
+        Record(
+            shop=shop,
+            sku=str(n),
+            title="Copy",
+            list_amazon_ca=False,
+            list_amazon_uk=False,
+        )
+        for n in range(300)
+    )
+    ids = [record.pk for record in records]
+    records_mark_changed(shop=shop, record_ids=ids)
+    with django_assert_max_num_queries(8):
+        listing_states_settle(
+            shop=shop,
+            marketplace="amazon_us",
+            accepted={record_id: 1 for record_id in ids},
+            rejected={},
+        )
+    assert ListingState.objects.filter(state=State.LISTED).count() == 300
