@@ -10,7 +10,7 @@ from shops.models import Shop
 from uploads import pipeline
 from uploads.forms import uploadable_services
 from uploads.models import UploadRun
-from uploads.views import Progress, duration_words, progress_for
+from uploads.selectors import Progress, duration_words, progress_for
 
 NO_SHOP = "No shop with the slug {slug!r}."
 NO_SERVICE = "{shop} has no {name} service (it has: {known})."
