@@ -258,6 +258,7 @@ class NoteBuilder:
             elif _GRADES not in self._plan:
                 self._plan.append(_GRADES)
         self._core = separator.strip()
+        self._clean = lru_cache(maxsize=65536)(self._clean_value)
         self._punctuation_core = bool(self._core) and all(
             unicodedata.category(c).startswith("P") for c in self._core
         )
@@ -291,7 +292,7 @@ class NoteBuilder:
     def _mapped(self, get: Callable[..., Any]) -> tuple[str, bool]:
         segments: list[str] = []
         replaced = False
-        trims_edges = self._punctuation_core
+        clean = self._clean
         for step in self._plan:
             if step is _GRADES:
                 values = grade_phrase(
@@ -304,24 +305,31 @@ class NoteBuilder:
                     continue
                 values = (value,)
             for value in values:
-                if value.__class__ is not str:
-                    value = str(value)
-                if not (value.isascii() and value.isprintable()):
-                    value, changed = plain_text(value, self.target)
-                    replaced = replaced or changed
-                text = " ".join(value.split())
-                if not text:
-                    continue
-                if trims_edges:
-                    # Punctuation left at the edges of a field would stack
-                    # against the separator: ". London," reads "London".
-                    if text[0] in _LEAD_STRAY:
-                        text = _STRAY_LEAD.sub("", text)
-                    if text and text[-1] in _SOFT_PUNCTUATION:
-                        text = text.rstrip(_SOFT_PUNCTUATION + " ")
-                if text and (text[0].isalnum() or text.strip(_PUNCTUATION)):
+                text, changed = clean(value if value.__class__ is str else str(value))
+                replaced = replaced or changed
+                if text:
                     segments.append(text)
         return self._join(segments), replaced
+
+    def _clean_value(self, value: str) -> tuple[str, bool]:
+        """One field's text as it goes into the note, and whether characters
+        were replaced; "" when nothing worth printing is left. Cached per
+        builder: publishers, places, bindings and sizes repeat across an
+        inventory."""
+        changed = False
+        if not (value.isascii() and value.isprintable()):
+            value, changed = plain_text(value, self.target)
+        text = " ".join(value.split())
+        if text and self._punctuation_core:
+            # Punctuation left at the edges of a field would stack against
+            # the separator: ". London," reads "London".
+            if text[0] in _LEAD_STRAY:
+                text = _STRAY_LEAD.sub("", text)
+            if text and text[-1] in _SOFT_PUNCTUATION:
+                text = text.rstrip(_SOFT_PUNCTUATION + " ")
+        if text and (text[0].isalnum() or text.strip(_PUNCTUATION)):
+            return text, changed
+        return "", changed
 
     def _join(self, segments: list[str]) -> str:
         if len(segments) < 2 or not self._punctuation_core:
