@@ -144,7 +144,7 @@ def test_settling_a_large_upload_takes_a_few_queries(
         listing_states_settle(
             shop=shop,
             marketplace="amazon_us",
-            accepted={record_id: 1 for record_id in ids},
+            accepted=dict.fromkeys(ids, 1),
             rejected={},
         )
     assert ListingState.objects.filter(state=State.LISTED).count() == 300
