@@ -52,8 +52,7 @@ def _next_state(
 ) -> tuple[str, bool] | None:
     """The (state, price_quantity_only) after a change; None if unaffected."""
     ever_listed = current is not None and (
-        current.listed_since is not None
-        or current.state in (State.LISTED, State.PENDING_UPDATE, State.PENDING_DELETE)
+        current.listed_since is not None or current.state in ListingState.ON_AMAZON
     )
     if not wanted:
         if ever_listed:

@@ -30,15 +30,14 @@ class Grade(models.TextChoices):
     POOR = "poor", "Poor"
 
 
-class JacketGrade(models.TextChoices):
-    AS_NEW = "as_new", "As New"
-    FINE = "fine", "Fine"
-    NEAR_FINE = "near_fine", "Near Fine"
-    VERY_GOOD = "very_good", "Very Good"
-    GOOD = "good", "Good"
-    FAIR = "fair", "Fair"
-    POOR = "poor", "Poor"
-    NONE = "none", "None"
+# A jacket takes the book's scale, or "none" when the book has no jacket.
+JacketGrade = models.TextChoices(
+    "JacketGrade",
+    [
+        *((grade.name, (grade.value, grade.label)) for grade in Grade),
+        ("NONE", ("none", "None")),
+    ],
+)
 
 
 class AmazonCondition(models.TextChoices):
@@ -224,31 +223,11 @@ class Record(models.Model):
         return f"{self.sku} {self.title}".strip()
 
     @property
-    def image_urls(self) -> list[str]:
-        urls = (
-            self.image_url_1,
-            self.image_url_2,
-            self.image_url_3,
-            self.image_url_4,
-            self.image_url_5,
-            self.image_url_6,
-        )
-        return [url for url in urls if url]
-
-    @property
     def effective_condition(self) -> str:
         """The Amazon condition chosen, or the one its book grade suggests."""
         if self.condition:
             return self.condition
         return CONDITION_FOR_GRADE.get(self.book_grade, AmazonCondition.USED_GOOD)
-
-    @property
-    def is_online(self) -> bool:
-        """Whether the record should be live on the marketplaces."""
-        return self.status in {self.Status.AVAILABLE} and self.quantity > 0
-
-    def wants_marketplace(self, marketplace: str) -> bool:
-        return bool(getattr(self, f"list_{marketplace}", False))
 
 
 class ListingState(models.Model):
@@ -268,6 +247,9 @@ class ListingState(models.Model):
         LISTED = "listed", "Listed"
 
     PENDING = (State.PENDING_ADD, State.PENDING_UPDATE, State.PENDING_DELETE)
+    # States of a record Amazon has, or is about to have; with ``listed_since``
+    # set, a record was listed once and must leave Amazon by a deletion.
+    ON_AMAZON = (State.LISTED, State.PENDING_UPDATE, State.PENDING_DELETE)
 
     record = models.ForeignKey(
         Record, on_delete=models.CASCADE, related_name="listing_states"

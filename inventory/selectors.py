@@ -10,17 +10,16 @@ import base64
 import binascii
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Length
 
-from inventory.identifiers import normalize_asin, normalize_isbn
+from inventory.identifiers import normalize_isbn
 from inventory.models import ListingState, Marketplace, Record
 from shops.models import Shop
 
@@ -66,7 +65,6 @@ class RecordPage:
     has_previous: bool = False
     next_cursor: str = ""
     previous_cursor: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _search(queryset: models.QuerySet, text: str) -> models.QuerySet:
@@ -87,10 +85,7 @@ def _search(queryset: models.QuerySet, text: str) -> models.QuerySet:
         except ValidationError:
             pass
     if _ASIN_LIKE.match(compact):
-        try:
-            return queryset.filter(by_number | Q(asin=normalize_asin(compact)))
-        except ValidationError:
-            pass
+        return queryset.filter(by_number | Q(asin=compact))
     words = Q()
     for word in text.split()[:6]:
         words &= (
@@ -279,9 +274,3 @@ def records_page(
         page.next_cursor = _encode([getattr(rows[-1], key) for key in keys])
         page.previous_cursor = _encode([getattr(rows[0], key) for key in keys])
     return page
-
-
-def record_with_states(shop: Shop, public_id) -> models.QuerySet:
-    return _with_listing_states(Record.objects.for_shop(shop)).filter(
-        public_id=public_id
-    )

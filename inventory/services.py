@@ -49,13 +49,7 @@ EDITABLE_FIELDS = frozenset(
 
 # A record in one of these states (or listed once) is live on Amazon, or about
 # to be: it must leave Amazon before it may leave Shelfmark.
-_ON_AMAZON = Q(
-    state__in=(
-        ListingState.State.LISTED,
-        ListingState.State.PENDING_UPDATE,
-        ListingState.State.PENDING_DELETE,
-    )
-) | Q(listed_since__isnull=False)
+_ON_AMAZON = Q(state__in=ListingState.ON_AMAZON) | Q(listed_since__isnull=False)
 
 
 @dataclass(frozen=True)

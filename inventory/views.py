@@ -111,7 +111,6 @@ def record_list(request: HttpRequest) -> HttpResponse:
         "settings": services.inventory_settings_for(shop),
         "can_write": request.membership.can_write,
         "actions": BulkSelectionForm.ACTIONS,
-        "sort_labels": selectors.SORT_LABELS,
     }
     return render(request, "inventory/record_list.html", context)
 
@@ -250,7 +249,6 @@ def record_upload(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
 @shop_required(write=True)
 def record_delete(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
     record = get_for_shop_or_404(request, Record, public_id=record_id)
-    on_amazon = services.record_is_on_amazon(record)
     if request.method == "POST":
         result = services.records_delete(
             shop=request.shop, queryset=Record.objects.filter(pk=record.pk)
@@ -260,7 +258,7 @@ def record_delete(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
             return redirect("inventory:record_detail", record_id=record.public_id)
         messages.success(request, RECORD_DELETED.format(sku=record.sku))
         return redirect("inventory:record_list")
-    context = {"record": record, "on_amazon": on_amazon}
+    context = {"record": record, "on_amazon": services.record_is_on_amazon(record)}
     return render(request, "inventory/record_delete.html", context)
 
 

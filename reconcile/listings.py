@@ -12,7 +12,6 @@ the inventory or of the report.
 import io
 import logging
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -30,8 +29,8 @@ from inventory.transfer.reading import FileRejected
 from marketplace.feeds.markets import market_for
 from marketplace.models import Service
 from marketplace.spapi import SpApiClient
+from marketplace.spapi.background import PollResult, poll_delay
 from reconcile.models import ListingsSnapshot, SnapshotItem
-from uploads.pipeline import poll_delay
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +59,6 @@ def wanted_records(service: Service):
     )
 
 
-def _client(service: Service) -> SpApiClient:
-    return SpApiClient.for_service(service)
-
-
 # Fetching the report
 
 
@@ -74,7 +69,7 @@ def snapshot_request_report(snapshot: ListingsSnapshot) -> bool:
     if snapshot.state != State.REQUESTED:
         return False
     market = market_for(snapshot.service.marketplace)
-    with _client(snapshot.service) as client:
+    with SpApiClient.for_service(snapshot.service) as client:
         report_id = client.create_report(
             report_type=REPORT_TYPE, marketplace_ids=[market.marketplace_id]
         )
@@ -90,17 +85,11 @@ def snapshot_request_report(snapshot: ListingsSnapshot) -> bool:
     return moved
 
 
-@dataclass
-class PollResult:
-    finished: bool
-    delay: float = 0.0
-
-
 def snapshot_poll(snapshot: ListingsSnapshot) -> PollResult:
     """Look at the report; once ready, download, keep and compare it."""
     if snapshot.state != State.WAITING:
         return PollResult(finished=True)
-    with _client(snapshot.service) as client:
+    with SpApiClient.for_service(snapshot.service) as client:
         report = client.get_report(snapshot.report_id)
         if not report.is_finished:
             delay = poll_delay(snapshot.polls)

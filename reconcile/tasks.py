@@ -1,19 +1,17 @@
 """Celery tasks of listings checks and schedules: thin, keyed by id."""
 
 import logging
+from functools import partial
 
-import requests
 from celery import shared_task
-from django.conf import settings
 
-from marketplace.spapi.errors import AmazonError, QuotaExceeded, ServerError
+from marketplace.spapi.background import TRANSIENT, poll_delay, retry_or_give_up
+from marketplace.spapi.errors import AmazonError
 from reconcile import listings, services
 from reconcile.models import ListingsSnapshot
 
 logger = logging.getLogger(__name__)
 
-TRANSIENT = (QuotaExceeded, ServerError, requests.ConnectionError, requests.Timeout)
-GAVE_UP = "Amazon did not answer after {tries} tries ({error}). Try again later."
 REFUSED = "Amazon refused the listings report: {error}"
 BROKE = "The listings check stopped on an unexpected error: {error}"
 
@@ -26,15 +24,6 @@ def _snapshot(snapshot_id: int) -> ListingsSnapshot | None:
     )
 
 
-def _retry_or_fail(task, snapshot: ListingsSnapshot, error: Exception) -> None:
-    tries = settings.UPLOAD_MAX_RETRIES
-    if task.request.retries >= tries:
-        listings.snapshot_fail(snapshot, GAVE_UP.format(tries=tries + 1, error=error))
-        return
-    countdown = min(settings.UPLOAD_RETRY_FIRST_SECONDS * 2**task.request.retries, 600)
-    raise task.retry(exc=error, countdown=countdown, max_retries=tries)
-
-
 @shared_task(bind=True)
 def listings_report_request(self, snapshot_id: int) -> None:
     snapshot = _snapshot(snapshot_id)
@@ -42,11 +31,9 @@ def listings_report_request(self, snapshot_id: int) -> None:
         return
     try:
         if listings.snapshot_request_report(snapshot):
-            listings_report_poll.apply_async(
-                (snapshot.pk,), countdown=listings.poll_delay(0)
-            )
+            listings_report_poll.apply_async((snapshot.pk,), countdown=poll_delay(0))
     except TRANSIENT as error:
-        _retry_or_fail(self, snapshot, error)
+        retry_or_give_up(self, error, partial(listings.snapshot_fail, snapshot))
     except AmazonError as error:
         listings.snapshot_fail(snapshot, REFUSED.format(error=error))
 
@@ -59,7 +46,7 @@ def listings_report_poll(self, snapshot_id: int) -> None:
     try:
         result = listings.snapshot_poll(snapshot)
     except TRANSIENT as error:
-        _retry_or_fail(self, snapshot, error)
+        retry_or_give_up(self, error, partial(listings.snapshot_fail, snapshot))
         return
     except AmazonError as error:
         listings.snapshot_fail(snapshot, REFUSED.format(error=error))

@@ -46,9 +46,6 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.email
 
-    def membership_in(self, shop: "Shop") -> "Membership | None":
-        return self.memberships.filter(shop=shop).select_related("shop").first()
-
 
 class Shop(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

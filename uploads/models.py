@@ -183,7 +183,6 @@ class UploadFeed(models.Model):
     )
     create_attempted = models.DateTimeField(null=True, blank=True)
     polls = models.PositiveIntegerField(default=0)
-    next_poll = models.DateTimeField(null=True, blank=True)
     report = models.JSONField(null=True, blank=True)
     accepted_count = models.PositiveIntegerField(default=0)
     rejected_count = models.PositiveIntegerField(default=0)

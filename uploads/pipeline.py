@@ -16,7 +16,6 @@ before it would create another.
 import json
 import logging
 import shutil
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -33,12 +32,13 @@ from marketplace.feeds.json_listings import (
     ListingsFeedWriter,
     MessageRef,
     feed_header,
+    read_message_map,
 )
 from marketplace.feeds.markets import market_for
 from marketplace.feeds.routing import LOADER_ORDER
 from marketplace.models import Service
 from marketplace.spapi import SpApiClient
-from marketplace.spapi.errors import AmazonError
+from marketplace.spapi.background import PollResult, poll_delay
 from shops.models import Shop, User
 from uploads.models import FeedIssue, UploadFeed, UploadRun
 
@@ -314,10 +314,6 @@ def _write_deletions(run: Run, out_dir: Path) -> list:
 # Sending one feed
 
 
-def _client(service: Service) -> SpApiClient:
-    return SpApiClient.for_service(service)
-
-
 def _find_created_feed(client: SpApiClient, feed: UploadFeed) -> str | None:
     """Look at Amazon for a feed this step created but did not record.
 
@@ -343,8 +339,8 @@ def _find_created_feed(client: SpApiClient, feed: UploadFeed) -> str | None:
 def feed_submit(feed: UploadFeed) -> bool:
     """Upload the feed's document and create the feed; True once it exists.
 
-    Raises ``AmazonError`` for the caller to retry; every retry resumes from
-    what was saved.
+    Raises ``AmazonError`` (``marketplace.spapi.errors``) for the caller to
+    retry; every retry resumes from what was saved.
     """
     run = feed.run
     if run.cancel_requested:
@@ -357,7 +353,7 @@ def feed_submit(feed: UploadFeed) -> bool:
         return False
     service = run.service
     market = market_for(service.marketplace)
-    with _client(service) as client:
+    with SpApiClient.for_service(service) as client:
         if feed.create_attempted:
             found = _find_created_feed(client, feed)
             if found:
@@ -412,7 +408,6 @@ def _save_feed_id(feed: UploadFeed, feed_id: str) -> None:
         feed_id=feed_id,
         submitted=now,
         amazon_status="IN_QUEUE",
-        next_poll=now,
     )
     run = feed.run
     run.advance(from_states=[State.UPLOADING], to=State.PROCESSING)
@@ -425,30 +420,14 @@ def _save_feed_id(feed: UploadFeed, feed_id: str) -> None:
 # Polling and reports
 
 
-def poll_delay(polls: int) -> float:
-    """Seconds until the next look at a feed: growing, with a ceiling."""
-    first = settings.UPLOAD_POLL_FIRST_SECONDS
-    return min(first * (2 ** min(polls, 16)), settings.UPLOAD_POLL_MAX_SECONDS)
-
-
-@dataclass
-class PollResult:
-    finished: bool
-    delay: float = 0.0
-
-
 def feed_poll(feed: UploadFeed) -> PollResult:
     """Ask Amazon how the feed is doing; settle its records once it is done."""
     if feed.is_finished:
         return PollResult(finished=True)
     run = feed.run
-    with _client(run.service) as client:
+    with SpApiClient.for_service(run.service) as client:
         status = client.get_feed(feed.feed_id)
-        if (
-            run.cancel_requested
-            and status.processing_status == "IN_QUEUE"
-            and not feed.is_finished
-        ):
+        if run.cancel_requested and status.processing_status == "IN_QUEUE":
             client.cancel_feed(feed.feed_id)
             status = client.get_feed(feed.feed_id)
         Run.objects.filter(pk=run.pk).update(heartbeat=timezone.now())
@@ -457,7 +436,6 @@ def feed_poll(feed: UploadFeed) -> PollResult:
             UploadFeed.objects.filter(pk=feed.pk).update(
                 amazon_status=status.processing_status,
                 polls=feed.polls + 1,
-                next_poll=timezone.now() + timedelta(seconds=delay),
             )
             return PollResult(finished=False, delay=delay)
         report = None
@@ -481,11 +459,7 @@ def _parse_report(text: str) -> dict | None:
 def _finish_feed(feed: UploadFeed, amazon_status: str, report: dict | None) -> None:
     run = feed.run
     service = run.service
-    refs: dict[int, MessageRef] = {}
-    with (Path(settings.MEDIA_ROOT) / feed.map_path).open(encoding="ascii") as lines:
-        for line in lines:
-            message_id, record_id, revision, kind = line.rstrip("\n").split("\t")
-            refs[int(message_id)] = MessageRef(int(record_id), int(revision), kind)
+    refs = dict(read_message_map(Path(settings.MEDIA_ROOT) / feed.map_path))
     issues = (report or {}).get("issues") or []
     errors: dict[int, str] = {}
     rows = []
@@ -721,26 +695,3 @@ def run_resume(run: Run) -> None:
     logger.info(
         "Upload %s of shop %s resumed from %s", run.public_id, run.shop.slug, run.state
     )
-
-
-def is_transient(error: Exception) -> bool:
-    """Errors worth retrying later: throttling, outages, lost connections."""
-    from marketplace.spapi.errors import QuotaExceeded, ServerError
-
-    return isinstance(error, QuotaExceeded | ServerError | ConnectionError | OSError)
-
-
-__all__ = [
-    "AmazonError",
-    "UploadError",
-    "feed_poll",
-    "feed_submit",
-    "run_cancel",
-    "run_continue",
-    "run_export",
-    "run_fail",
-    "run_resume",
-    "runs_stalled",
-    "upload_resend",
-    "upload_start",
-]

@@ -1,25 +1,19 @@
 """Celery tasks of an upload run: thin, keyed by id, safe to redeliver."""
 
 import logging
+from functools import partial
 
-import requests
 from celery import shared_task
-from django.conf import settings
 
-from marketplace.spapi.errors import AmazonError, QuotaExceeded, ServerError
+from marketplace.spapi.background import TRANSIENT, poll_delay, retry_or_give_up
+from marketplace.spapi.errors import AmazonError
 from uploads import pipeline
 from uploads.models import UploadFeed, UploadRun
 
 logger = logging.getLogger(__name__)
 
-TRANSIENT = (QuotaExceeded, ServerError, requests.ConnectionError, requests.Timeout)
-GAVE_UP = "Amazon did not answer after {tries} tries ({error}). Try again later."
 REFUSED = "Amazon refused the upload: {error}"
 BROKE = "The upload stopped on an unexpected error: {error}"
-
-
-def _backoff(retries: int) -> float:
-    return min(settings.UPLOAD_RETRY_FIRST_SECONDS * 2**retries, 600)
 
 
 def _run(run_id: int) -> UploadRun | None:
@@ -31,17 +25,6 @@ def _feed(feed_id: int) -> UploadFeed | None:
         UploadFeed.objects.select_related("shop", "run__shop", "run__service")
         .filter(pk=feed_id)
         .first()
-    )
-
-
-def _retry_or_fail(task, run: UploadRun, error: Exception) -> None:
-    """Try the step again later, or end the run once the tries are spent."""
-    tries = settings.UPLOAD_MAX_RETRIES
-    if task.request.retries >= tries:
-        pipeline.run_fail(run, GAVE_UP.format(tries=tries + 1, error=error))
-        return
-    raise task.retry(
-        exc=error, countdown=_backoff(task.request.retries), max_retries=tries
     )
 
 
@@ -65,10 +48,10 @@ def upload_feed_submit(self, feed_id: int) -> None:
         return
     try:
         if pipeline.feed_submit(feed):
-            upload_feed_poll.apply_async((feed.pk,), countdown=pipeline.poll_delay(0))
+            upload_feed_poll.apply_async((feed.pk,), countdown=poll_delay(0))
     except TRANSIENT as error:
         pipeline.feed_release(feed)
-        _retry_or_fail(self, feed.run, error)
+        retry_or_give_up(self, error, partial(pipeline.run_fail, feed.run))
     except AmazonError as error:
         pipeline.run_fail(feed.run, REFUSED.format(error=error))
 
@@ -81,7 +64,7 @@ def upload_feed_poll(self, feed_id: int) -> None:
     try:
         result = pipeline.feed_poll(feed)
     except TRANSIENT as error:
-        _retry_or_fail(self, feed.run, error)
+        retry_or_give_up(self, error, partial(pipeline.run_fail, feed.run))
         return
     except AmazonError as error:
         pipeline.run_fail(feed.run, REFUSED.format(error=error))

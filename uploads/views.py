@@ -137,7 +137,7 @@ def upload_start(request: HttpRequest) -> HttpResponse:
 
 
 def _run_or_404(request: HttpRequest, run_id) -> UploadRun:
-    runs = UploadRun.objects.select_related("service", "created_by", "resend_of")
+    runs = UploadRun.objects.select_related("service", "created_by", "resend_of__run")
     return get_for_shop_or_404(request, runs, public_id=run_id)
 
 

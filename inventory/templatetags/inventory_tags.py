@@ -1,6 +1,5 @@
 from django import forms, template
 
-from inventory.identifiers import isbn10 as isbn10_of
 from inventory.models import ListingState, Marketplace
 
 register = template.Library()
@@ -28,11 +27,6 @@ def marketplace_short(value: str) -> str:
     if value in Marketplace.values:
         return Marketplace(value).label.removeprefix("Amazon ")
     return value
-
-
-@register.filter
-def isbn10(value: str) -> str:
-    return isbn10_of(value) or ""
 
 
 @register.filter

@@ -339,10 +339,15 @@ class Batch:
         return dict(self.iter_message_map())
 
     def iter_message_map(self) -> Iterator[tuple[int, MessageRef]]:
-        with self.map_path.open(encoding="ascii") as lines:
-            for line in lines:
-                message_id, record_id, revision, kind = line.rstrip("\n").split("\t")
-                yield int(message_id), MessageRef(int(record_id), int(revision), kind)
+        return read_message_map(self.map_path)
+
+
+def read_message_map(path: Path) -> Iterator[tuple[int, MessageRef]]:
+    """messageId → (record id, revision, kind), read line by line."""
+    with path.open(encoding="ascii") as lines:
+        for line in lines:
+            message_id, record_id, revision, kind = line.rstrip("\n").split("\t")
+            yield int(message_id), MessageRef(int(record_id), int(revision), kind)
 
 
 @dataclass
