@@ -248,9 +248,10 @@ def listing_states_settle(
                     listed_since=Coalesce("listed_since", Value(now)),
                     price_quantity_only=False,
                 )
-        for record_id, (_revision, message) in rejected.items():
-            # The record stays pending; the message says why it was refused.
-            base.filter(record_id=record_id).update(message=message[:MESSAGE_MAX])
+        # Refused records stay pending; the message says why.
+        _set_messages(
+            base, {record_id: message for record_id, (_, message) in rejected.items()}
+        )
 
 
 def listing_states_hold(
@@ -258,5 +259,17 @@ def listing_states_hold(
 ) -> None:
     """Keep records back from an upload, with the reason shown on each."""
     base = ListingState.objects.for_shop(shop).filter(marketplace=marketplace)
-    for record_id, reason in reasons.items():
-        base.filter(record_id=record_id).update(message=reason[:MESSAGE_MAX])
+    _set_messages(base, reasons)
+
+
+def _set_messages(states, messages: dict[int, str]) -> None:
+    """Write each record's message, one UPDATE per distinct message and chunk:
+    the reasons a feed holds records back, and often Amazon's, repeat."""
+    by_message: dict[str, list[int]] = defaultdict(list)
+    for record_id, message in messages.items():
+        by_message[message[:MESSAGE_MAX]].append(record_id)
+    for message, record_ids in by_message.items():
+        for start in range(0, len(record_ids), CHUNK):
+            states.filter(record_id__in=record_ids[start : start + CHUNK]).update(
+                message=message
+            )

@@ -39,14 +39,7 @@ class ServiceAddForm(forms.Form):
 class ServiceForm(forms.ModelForm):
     class Meta:
         model = Service
-        fields = [
-            "is_active",
-            "price_field",
-            "min_price",
-            "max_price",
-            "upload_images",
-            "note_limit",
-        ]
+        fields = Service.EDITABLE_FIELDS
         labels = {"is_active": "Active", "price_field": "Price to send"}
         help_texts = {
             "is_active": "Only active services receive uploads.",

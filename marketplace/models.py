@@ -47,6 +47,16 @@ class Service(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
+    # What a seller may change on the service's page.
+    EDITABLE_FIELDS = (
+        "is_active",
+        "price_field",
+        "min_price",
+        "max_price",
+        "upload_images",
+        "note_limit",
+    )
+
     objects = ShopScopedQuerySet.as_manager()
 
     class Meta:

@@ -357,8 +357,16 @@ def notes_for_records(
 
 def note_builder_for(service: "Service", *, target: Target = "utf-8") -> NoteBuilder:
     """Return the builder for ``service``'s mapping and limit (one query)."""
+    return note_builders_for(service, target)[0]
+
+
+def note_builders_for(service: "Service", *targets: Target) -> list[NoteBuilder]:
+    """One builder per target for ``service``, reading its mapping once."""
     # marketplace.mapping builds on this module, so it is imported here.
     from marketplace.mapping import mapping_for
 
     mapping = mapping_for(service.shop, service)
-    return NoteBuilder(mapping.fields, mapping.separator, service.note_limit, target)
+    return [
+        NoteBuilder(mapping.fields, mapping.separator, service.note_limit, target)
+        for target in targets
+    ]

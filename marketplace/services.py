@@ -37,16 +37,7 @@ CALLBACK_MAX_WAIT_SECONDS = 5
 
 SERVICE_EXISTS = "This shop already has an {marketplace} service."
 SERVICE_UNKNOWN_MARKETPLACE = "Shelfmark cannot list on that marketplace."
-SERVICE_EDITABLE_FIELDS = frozenset(
-    {
-        "is_active",
-        "price_field",
-        "min_price",
-        "max_price",
-        "upload_images",
-        "note_limit",
-    }
-)
+SERVICE_EDITABLE_FIELDS = frozenset(Service.EDITABLE_FIELDS)
 
 REGISTRATION_DENIED = (
     "Amazon did not authorize Shelfmark: the request was declined in Seller "

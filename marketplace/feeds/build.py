@@ -19,7 +19,7 @@ from pathlib import Path
 from inventory.listing import listing_states_hold
 from inventory.models import InventorySettings
 from marketplace.models import Service
-from marketplace.notes import note_builder_for
+from marketplace.notes import note_builder_for, note_builders_for
 
 from .checks import PriceRule, problem_with
 from .classic import ClassicFile, ClassicFileWriter, RowContext
@@ -104,8 +104,10 @@ class ServiceNotes:
     """
 
     def __init__(self, service: Service, *, classic: bool = True) -> None:
-        self._json = note_builder_for(service, target="utf-8")
-        self._classic = note_builder_for(service, target="cp1252") if classic else None
+        if classic:
+            self._json, self._classic = note_builders_for(service, "utf-8", "cp1252")
+        else:
+            self._json, self._classic = note_builder_for(service), None
         self.columns = self._json.columns
 
     def __call__(self, row: Row) -> tuple[str, str]:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from inventory.models import Marketplace
+from marketplace.spapi.marketplaces import MARKETPLACES
 
 
 @dataclass(frozen=True)
@@ -16,16 +17,15 @@ class Market:
     file_infix: str
 
 
+# Currency, language and file name part; the marketplace ids are the client's.
+_LOCAL = {
+    Marketplace.AMAZON_US: ("USD", "en_US", ""),
+    Marketplace.AMAZON_CA: ("CAD", "en_CA", "CA"),
+    Marketplace.AMAZON_UK: ("GBP", "en_GB", "UK"),
+}
 MARKETS = {
-    Marketplace.AMAZON_US: Market(
-        Marketplace.AMAZON_US, "ATVPDKIKX0DER", "USD", "en_US", ""
-    ),
-    Marketplace.AMAZON_CA: Market(
-        Marketplace.AMAZON_CA, "A2EUQ1WTGCTBG2", "CAD", "en_CA", "CA"
-    ),
-    Marketplace.AMAZON_UK: Market(
-        Marketplace.AMAZON_UK, "A1F83G8C2ARO7P", "GBP", "en_GB", "UK"
-    ),
+    marketplace: Market(marketplace, MARKETPLACES[marketplace].marketplace_id, *rest)
+    for marketplace, rest in _LOCAL.items()
 }
 
 

@@ -11,16 +11,15 @@ from django.conf import settings
 
 @dataclass(frozen=True)
 class AmazonMarketplace:
-    key: str  # inventory.models.Marketplace value
     marketplace_id: str
     region: str  # "NA" or "EU": which SP-API host serves it
-    domain: str
 
 
+# Keyed by inventory.models.Marketplace values.
 MARKETPLACES: dict[str, AmazonMarketplace] = {
-    "amazon_us": AmazonMarketplace("amazon_us", "ATVPDKIKX0DER", "NA", "amazon.com"),
-    "amazon_ca": AmazonMarketplace("amazon_ca", "A2EUQ1WTGCTBG2", "NA", "amazon.ca"),
-    "amazon_uk": AmazonMarketplace("amazon_uk", "A1F83G8C2ARO7P", "EU", "amazon.co.uk"),
+    "amazon_us": AmazonMarketplace("ATVPDKIKX0DER", "NA"),
+    "amazon_ca": AmazonMarketplace("A2EUQ1WTGCTBG2", "NA"),
+    "amazon_uk": AmazonMarketplace("A1F83G8C2ARO7P", "EU"),
 }
 
 CONSENT_PATH = "/apps/authorize/consent"

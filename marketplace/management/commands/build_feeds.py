@@ -8,15 +8,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from inventory.models import Marketplace
 from marketplace.feeds import build_feeds
 from marketplace.models import Service
 from shops.models import Shop
 
-SERVICES = {
-    "amazon-us": "amazon_us",
-    "amazon-ca": "amazon_ca",
-    "amazon-uk": "amazon_uk",
-}
+# amazon-us on the command line is the amazon_us marketplace.
+SERVICES = {value.replace("_", "-"): value for value in Marketplace.values}
 
 NO_SUCH_SHOP = "No shop has the slug %r."
 NO_SUCH_SERVICE = "Shop %r has no %s service."
