@@ -7,24 +7,23 @@ Idempotent: a second run tops the shop up to --books and adds no duplicates.
 
 import random
 import time
-import uuid
-from datetime import datetime
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from stdnum import ean as stdnum_ean
 from stdnum import isbn as stdnum_isbn
 
 from inventory import demo_data, services
+from inventory.listing import records_mark_changed
 from inventory.models import (
     Grade,
     JacketGrade,
     ListingState,
-    Marketplace,
     Record,
 )
+from inventory.transfer.bulk import records_insert
 from shops.models import Membership, Shop, User
 from shops.services import shop_create
 
@@ -97,14 +96,16 @@ class Command(BaseCommand):
         for start in range(0, missing, CHUNK):
             chunk = skus[start : start + CHUNK]
             with transaction.atomic():
-                rows = [self._record(rng, shop, sku) for sku in chunk]
-                _insert(Record, rows, now)
-                ids = dict(
-                    Record.objects.for_shop(shop)
-                    .filter(sku__in=chunk)
-                    .values_list("sku", "pk")
+                rows = [self._record(rng, sku) for sku in chunk]
+                records_insert(shop=shop, rows=rows)
+                # Books for sale wait for their first upload, as in a shop
+                # that has just brought its inventory in.
+                ids = Record.objects.for_shop(shop).filter(sku__in=chunk)
+                records_mark_changed(
+                    shop=shop,
+                    record_ids=list(ids.values_list("pk", flat=True)),
+                    now=now,
                 )
-                _insert(ListingState, self._states(rng, shop, rows, ids, now), now)
             self.stdout.write(f"  {start + len(chunk)} / {missing}")
         # Fresh statistics let the query planner pick the list page's indexes.
         with connection.cursor() as cursor:
@@ -134,7 +135,7 @@ class Command(BaseCommand):
         services.inventory_settings_for(shop)
         return shop
 
-    def _record(self, rng: random.Random, shop: Shop, sku: str) -> dict:
+    def _record(self, rng: random.Random, sku: str) -> dict:
         if rng.random() < 0.7:
             author, title, year = rng.choice(demo_data.WORKS)
             book_type = "Fiction"
@@ -176,7 +177,6 @@ class Command(BaseCommand):
             for n in range(1, rng.randint(1, 3) + 1):
                 images[f"image_url_{n}"] = f"{demo_data.IMAGE_HOST}/{sku}-{n}.jpg"
         return dict(
-            shop_id=shop.pk,
             sku=sku,
             isbn=isbn,
             asin=asin,
@@ -211,67 +211,3 @@ class Command(BaseCommand):
             international_shipping=rng.random() < 0.3,
             **images,
         )
-
-    def _states(self, rng, shop, rows, ids, now) -> list[dict]:
-        """Set every book that is for sale for upload where it is listed, as
-        a shop that has just brought its inventory in: the first "Process and
-        upload" lists them."""
-        states = []
-        for row in rows:
-            if row["status"] != Record.Status.AVAILABLE or row["quantity"] <= 0:
-                continue
-            for marketplace in Marketplace.values:
-                if not row.get(f"list_{marketplace}", True):
-                    continue
-                states.append(
-                    {
-                        "record_id": ids[row["sku"]],
-                        "shop_id": shop.pk,
-                        "marketplace": marketplace,
-                        "state": ListingState.State.PENDING_ADD,
-                        "revision": 1,
-                        "pending_since": now,
-                    }
-                )
-        return states
-
-
-def _insert(model: type[models.Model], rows: list[dict], now: datetime) -> None:
-    """Insert rows with one prepared statement: ``bulk_create`` spends most of
-    its time compiling SQL, which made 200,000 books take minutes.
-
-    Fields missing from a row take their defaults; ``auto_now`` fields ``now``.
-    """
-    if not rows:
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = {}
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            defaults[f.attname] = f.get_db_prep_save(now, connection)
-        elif f.has_default() and not callable(f.default):
-            defaults[f.attname] = f.get_db_prep_save(f.get_default(), connection)
-        elif not f.has_default():
-            defaults[f.attname] = "" if f.empty_strings_allowed and not f.null else None
-    converted = [f.attname for f in fields if isinstance(f, models.DateTimeField)]
-    uuids = [f for f in fields if isinstance(f, models.UUIDField)]
-    columns = [f.column for f in fields]
-    names = [f.attname for f in fields]
-    values = []
-    for row in rows:
-        merged = {**defaults, **row}
-        for f in uuids:
-            merged[f.attname] = f.get_db_prep_save(uuid.uuid4(), connection)
-        for name in converted:
-            if name in row and row[name] is not None:
-                field = model._meta.get_field(name)
-                merged[name] = field.get_db_prep_save(row[name], connection)
-        values.append([merged[name] for name in names])
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(column) for column in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
